@@ -1,0 +1,35 @@
+"""Shared test set-up: a non-interactive matplotlib backend and small synthetic MNIST files."""
+
+import matplotlib
+import numpy as np
+import pytest
+
+matplotlib.use("Agg")
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Close every figure a test made, so that memory stays flat over the suite."""
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
+def make_mnist_arrays(n_train: int = 30, n_test: int = 10, seed: int = 0) -> dict[str, np.ndarray]:
+    """Small random arrays with MNIST's keys, shapes and dtypes (labels cycle through 0-9)."""
+    rng = np.random.default_rng(seed)
+    return {
+        "x_train": rng.integers(0, 256, (n_train, 28, 28), dtype=np.uint8),
+        "y_train": (np.arange(n_train) % 10).astype(np.uint8),
+        "x_test": rng.integers(0, 256, (n_test, 28, 28), dtype=np.uint8),
+        "y_test": (np.arange(n_test) % 10).astype(np.uint8),
+    }
+
+
+@pytest.fixture
+def mnist_npz(tmp_path):
+    """Path of a small, valid MNIST-like .npz file."""
+    path = tmp_path / "mnist.npz"
+    np.savez(path, **make_mnist_arrays())
+    return path
