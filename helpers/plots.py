@@ -76,12 +76,7 @@ def plot_history(history: Any, metrics: Sequence[str] = ("accuracy", "loss")) ->
                 )
             ax.plot(_epochs(val), val, marker="o", color=_VALIDATION_COLOR, label="Validation")
         label = _pretty(metric)
-        ax.set_title(f"{label} per epoch")
-        ax.set_xlabel("Epoch")
-        ax.set_ylabel(label)
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.grid(alpha=0.3)
-        ax.legend()
+        _label_epoch_axes(ax, title=f"{label} per epoch", xlabel="Epoch", ylabel=label)
     fig.tight_layout()
     return fig
 
@@ -119,14 +114,19 @@ def plot_curves(
     for name, raw in curves.items():
         values = _as_curve(raw, name=str(name))
         ax.plot(_epochs(values), values, marker="o", label=str(name))
+    _label_epoch_axes(ax, title=title, xlabel=xlabel, ylabel=ylabel)
+    fig.tight_layout()
+    return fig
+
+
+def _label_epoch_axes(ax: Axes, *, title: str, xlabel: str, ylabel: str) -> None:
+    """Title, axis labels, whole-number epoch ticks, a light grid and the legend."""
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.grid(alpha=0.3)
     ax.legend()
-    fig.tight_layout()
-    return fig
 
 
 def confusion_matrix(
