@@ -47,22 +47,25 @@ def test_two_by_two_exact_layout():
     assert gallery.dtype == np.uint8
 
 
+def assert_tiles_in_reading_order(gallery, images, per_row):
+    """Image i of the (N, 2, 3) ``images`` is tile (i // per_row, i % per_row) of ``gallery``."""
+    for i, image in enumerate(images):
+        row, col = divmod(i, per_row)
+        np.testing.assert_array_equal(tile(gallery, row, col, 2, 3), image)
+
+
 def test_per_row_divides_count_places_images_left_to_right_top_to_bottom():
     images = numbered_images(12)
     gallery = mnist_gallery(images, start=0, count=12, per_row=4)
     assert gallery.shape == (3 * 2, 4 * 3)
-    for i in range(12):
-        row, col = divmod(i, 4)
-        np.testing.assert_array_equal(tile(gallery, row, col, 2, 3), images[i])
+    assert_tiles_in_reading_order(gallery, images, per_row=4)
 
 
 def test_per_row_not_dividing_count_pads_last_row_with_black():
     images = numbered_images(7)
     gallery = mnist_gallery(images, start=0, count=7, per_row=3)
     assert gallery.shape == (3 * 2, 3 * 3)
-    for i in range(7):
-        row, col = divmod(i, 3)
-        np.testing.assert_array_equal(tile(gallery, row, col, 2, 3), images[i])
+    assert_tiles_in_reading_order(gallery, images, per_row=3)
     for col in (1, 2):  # the two tiles after image 6 in the last row
         np.testing.assert_array_equal(tile(gallery, 2, col, 2, 3), np.zeros((2, 3), np.uint8))
 
