@@ -196,10 +196,9 @@ def final_accuracy(nb: nbformat.NotebookNode) -> str | None:
 
 
 def run_notebook(path: Path, timeout: int = 3600) -> tuple[str | None, float]:
-    """Execute a notebook in place in full mode; return its final accuracy and wall time in seconds."""
+    """Execute a notebook in place (results() clears MNIST_QUICK first); return accuracy and seconds."""
     from nbconvert.preprocessors import ExecutePreprocessor
 
-    os.environ.pop("MNIST_QUICK", None)
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
     ExecutePreprocessor(timeout=timeout, kernel_name="python3", record_timing=False).preprocess(
@@ -283,6 +282,7 @@ def results(only: list[str] | None = None) -> str:
     (x_train, _), (x_test, _) = load_mnist()
     if (len(x_train), len(x_test)) != (60_000, 10_000):
         raise SystemExit("The full MNIST is not available here, so the results would not be comparable.")
+    os.environ.pop("MNIST_QUICK", None)  # the kernels inherit this environment: full mode, always
     rows = read_results()
     for path in notebook_paths():
         if only and not any(path.name.startswith(prefix) for prefix in only):
