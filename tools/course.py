@@ -2,7 +2,8 @@
 
     python -m tools.course colab      # rewrite every notebook's Colab badge and setup cell
     python -m tools.course student    # write the student edition (no solutions, no outputs) to student/
-    python -m tools.course results    # run every notebook in full mode, commit-ready, and write RESULTS.md
+    python -m tools.course results    # run every notebook in full mode, in place; write results.json,
+                                      # and RESULTS.md and the README's results block from it
 
 The repository's public address is read from pyproject.toml ([project.urls] Repository), the only
 place it is written by hand.
@@ -11,7 +12,9 @@ place it is written by hand.
 from __future__ import annotations
 
 import argparse
+import configparser
 import copy
+import json
 import os
 import platform
 import re
@@ -26,6 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 README = ROOT / "README.md"
 RESULTS = ROOT / "RESULTS.md"
+RESULTS_JSON = ROOT / "results.json"
+SANITIZE = ROOT / "tests" / "sanitize.cfg"
 STUDENT = ROOT / "student"
 
 SETUP_TAG = "colab-setup"
@@ -34,14 +39,6 @@ CLONE_DIR = "/content/mnist-with-keras"
 BADGE_RE = re.compile(r'<a href="https://colab\.research\.google\.com/github/[^"]*"[^>]*>.*?</a>', re.S)
 COLAB_LINK_RE = re.compile(r"https://colab\.research\.google\.com/github/[^)\s\"]*?/blob/main/([^)\s\"]+)")
 ACCURACY_RE = re.compile(r"^Test accuracy: (\d\.\d{4})\s*$", re.M)
-# What TensorFlow's C++ code writes to stderr when it starts (CUDA, oneDNN, CPU features). It is harmless
-# and machine-specific, so it is kept out of committed outputs; students still see it on their machines.
-TF_LOG_RE = re.compile(
-    r"^(?:[IWEF]\d{4} [\d:.]+\s+\d+ \S+:\d+\] .*"
-    r"|WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR"
-    r"|To enable the following instructions: .*)\n?",
-    re.M,
-)
 RESULTS_START, RESULTS_END = "<!-- results:start -->", "<!-- results:end -->"
 
 
@@ -68,20 +65,39 @@ def colab_badge(notebook: str, url: str) -> str:
 
 
 def colab_setup_source(url: str) -> str:
-    """The setup cell every notebook starts with: in Colab it fetches the course; locally it does nothing."""
+    """The setup cell every notebook starts with (the second cell, tagged ``colab-setup``).
+
+    In Colab it clones the course into ``/content`` and pip-installs `helpers` from the clone, with
+    pyproject.toml's light dependencies only: they name no TensorFlow, and lower bounds that Colab's
+    Keras and NumPy meet, so Colab keeps its own. It enables Colab's custom widget manager (notebook
+    07's drawing canvas is an anywidget) and moves to the clone's ``notebooks/``, so that ``../images``
+    resolves. Running it again clones and installs nothing. Outside Colab it does nothing when
+    `helpers` is installed, and otherwise says in one line how to get the course.
+    """
     return f"""\
-# In Colab only: fetch the course and install `helpers`. Locally this cell does nothing.
+# Setup. In Colab: fetch the course and install its `helpers` (Colab keeps its own TensorFlow and Keras).
+import importlib.util
 import sys
 
+REPO_URL = "{url}"
 if "google.colab" in sys.modules:
     import os
     import subprocess
 
-    REPO_URL = "{url}"
-    if not os.path.isdir("{CLONE_DIR}"):
-        subprocess.run(["git", "clone", "--depth", "1", REPO_URL, "{CLONE_DIR}"], check=True)
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "{CLONE_DIR}"], check=True)
-    os.chdir("{CLONE_DIR}/notebooks")"""
+    from google.colab import output
+
+    COURSE_DIR = "{CLONE_DIR}"
+    if not os.path.isdir(COURSE_DIR):
+        subprocess.run(["git", "clone", "--depth", "1", REPO_URL, COURSE_DIR], check=True)
+    if importlib.util.find_spec("helpers") is None:
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", COURSE_DIR], check=True)
+    output.enable_custom_widget_manager()  # for the drawing canvas of notebook 07
+    os.chdir(f"{{COURSE_DIR}}/notebooks")
+elif importlib.util.find_spec("helpers") is None:  # e.g. this notebook was downloaded on its own
+    raise ModuleNotFoundError(
+        f"No module named 'helpers'. Get the whole course: git clone {{REPO_URL}}, then in it run "
+        "pip install -r requirements.txt"
+    )"""
 
 
 def colab_problems(path: Path, url: str | None = None) -> list[str]:
@@ -170,6 +186,21 @@ def student_edition(dest: Path = STUDENT, paths: list[Path] | None = None) -> li
 # --- Full runs and the results table -----------------------------------------------------------------
 
 
+def tf_log_re(sanitize: Path = SANITIZE) -> re.Pattern:
+    """TensorFlow's start-up log lines (CUDA, oneDNN, CPU features), from the ``[tensorflow-*]`` sections
+    of nbval's tests/sanitize.cfg, the one copy of the pattern. They are harmless and machine-specific,
+    so they are kept out of committed outputs; students still see them on their machines."""
+    config = configparser.ConfigParser(interpolation=None)
+    config.read(sanitize, encoding="utf-8")
+    patterns = [
+        config[name]["regex"].removeprefix("(?m)") for name in config if name.startswith("tensorflow")
+    ]
+    return re.compile("|".join(f"(?:{pattern})" for pattern in patterns), re.M)
+
+
+TF_LOG_RE = tf_log_re()
+
+
 def strip_tf_logs(nb: nbformat.NotebookNode) -> None:
     """Remove TensorFlow's start-up log lines from stderr outputs (and outputs left empty)."""
     for cell in nb.cells:
@@ -217,82 +248,81 @@ def format_minutes(seconds: float) -> str:
     return f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
 
 
-def read_results() -> dict[str, tuple[str, str]]:
-    """The rows of RESULTS.md as {notebook: (accuracy, time)}."""
-    rows = {}
-    if RESULTS.exists():
-        for line in RESULTS.read_text().splitlines():
-            cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-            if len(cells) == 3 and cells[0].startswith("[") and cells[0].endswith(".ipynb)"):
-                name = cells[0][cells[0].index("(") + 1 : -1].removeprefix("notebooks/")
-                rows[name] = (cells[1], cells[2])
-    return rows
-
-
-def write_results(rows: dict[str, tuple[str, str]]) -> str:
-    """Write RESULTS.md and copy its table into the README between the results markers."""
+def machine() -> str:
+    """This machine in words: CPU cores, GPUs, Python and TensorFlow versions."""
     import tensorflow as tf
 
-    lines = [
-        "| Notebook | Final test accuracy | Wall time of a full run |",
-        "|---|---|---|",
-    ]
-    for name in sorted(rows):
-        accuracy, seconds = rows[name]
-        lines.append(f"| [{name.removesuffix('.ipynb')}](notebooks/{name}) | {accuracy} | {seconds} |")
-    table = "\n".join(lines)
     gpus = len(tf.config.list_physical_devices("GPU"))
-    machine = (
+    return (
         f"{os.cpu_count()} CPU cores, {gpus or 'no'} GPU, "
         f"Python {platform.python_version()}, TensorFlow {tf.__version__}"
     )
-    RESULTS.write_text(
+
+
+def load_results(path: Path | None = None) -> dict:
+    """results.json: ``{"notebooks": {name: {"test_accuracy", "wall_seconds", "date", "machine"}}}``."""
+    path = path or RESULTS_JSON
+    return json.loads(path.read_text()) if path.exists() else {"notebooks": {}}
+
+
+def results_table(data: dict) -> str:
+    """The Markdown table of results.json's notebooks, and on which machine and day they were measured."""
+    lines = ["| Notebook | Final test accuracy | Wall time of a full run |", "|---|---|---|"]
+    runs: dict[str, list[str]] = {}
+    for name, row in sorted(data["notebooks"].items()):
+        accuracy = "—" if row["test_accuracy"] is None else f"{row['test_accuracy']:.4f}"
+        seconds = format_minutes(row["wall_seconds"])
+        lines.append(f"| [{name.removesuffix('.ipynb')}](notebooks/{name}) | {accuracy} | {seconds} |")
+        runs.setdefault(f"{row['machine']}, {row['date']}", []).append(name[:2])
+    where = "; ".join(f"{run} ({', '.join(numbers)})" for run, numbers in runs.items())
+    where = next(iter(runs)) if len(runs) == 1 else where or "no run yet"
+    return "\n".join(lines) + f"\n\n_Measured on {where}._"
+
+
+def write_results(
+    data: dict, results_json: Path | None = None, results_md: Path | None = None, readme: Path | None = None
+) -> str:
+    """Write results.json, RESULTS.md made from it, and the README block between the results markers."""
+    results_json, results_md, readme = results_json or RESULTS_JSON, results_md or RESULTS, readme or README
+    results_json.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+    table = results_table(data)
+    results_md.write_text(
         "# Results of a full run\n\n"
-        "Written by `python -m tools.course results`, which executes every notebook top to bottom in full\n"
-        f"mode (no MNIST_QUICK) on the full MNIST. Machine: {machine}, {time.strftime('%Y-%m-%d')}.\n\n"
+        "Generated from results.json by `python -m tools.course results`, which runs each notebook top to\n"
+        "bottom in full mode (no MNIST_QUICK) on the full MNIST. Do not edit by hand.\n\n"
         f"{table}\n"
     )
-    if README.exists():
-        text = _with_cpu_times(README.read_text(), rows)
-        if RESULTS_START in text and RESULTS_END in text:
-            head, _, rest = text.partition(RESULTS_START)
-            _, _, tail = rest.partition(RESULTS_END)
-            block = f"{RESULTS_START}\n{table}\n\n_Measured on {machine}._\n{RESULTS_END}"
-            text = f"{head}{block}{tail}"
-        README.write_text(text)
+    text = readme.read_text() if readme.exists() else ""
+    if RESULTS_START in text and RESULTS_END in text:
+        head, _, rest = text.partition(RESULTS_START)
+        readme.write_text(f"{head}{RESULTS_START}\n{table}\n{RESULTS_END}{rest.partition(RESULTS_END)[2]}")
     return table
 
 
-def _with_cpu_times(readme: str, rows: dict[str, tuple[str, str]]) -> str:
-    """Fill the "CPU time" column of the README's table of notebooks (its 5th column)."""
-    lines = readme.split("\n")
-    for index, line in enumerate(lines):
-        for name, (_, seconds) in rows.items():
-            if line.startswith("| ") and f"](notebooks/{name})" in line.split("|")[2]:
-                cells = line.split("|")
-                cells[5] = f" {seconds} "
-                lines[index] = "|".join(cells)
-    return "\n".join(lines)
-
-
-def results(only: list[str] | None = None) -> str:
-    """Run the notebooks in full mode and write the results table; refuse without the full MNIST."""
+def results(only: list[str] | None = None, paths: list[Path] | None = None, run=run_notebook) -> str:
+    """Run the notebooks in full mode, record them in results.json and write the tables; refuse without
+    the full MNIST. ``only``: notebook number prefixes such as ``["03", "06"]`` (default: all)."""
     from helpers.data import load_mnist
 
     (x_train, _), (x_test, _) = load_mnist()
     if (len(x_train), len(x_test)) != (60_000, 10_000):
         raise SystemExit("The full MNIST is not available here, so the results would not be comparable.")
     os.environ.pop("MNIST_QUICK", None)  # the kernels inherit this environment: full mode, always
-    rows = read_results()
-    for path in notebook_paths():
+    data = load_results()
+    for path in paths or notebook_paths():
         if only and not any(path.name.startswith(prefix) for prefix in only):
             continue
         print(f"Running {path.name} in full mode...", flush=True)
-        accuracy, seconds = run_notebook(path)
-        rows[path.name] = (accuracy or "—", format_minutes(seconds))
+        accuracy, seconds = run(path)
+        data["notebooks"][path.name] = {
+            "test_accuracy": None if accuracy is None else float(accuracy),
+            "wall_seconds": round(seconds, 1),
+            "date": time.strftime("%Y-%m-%d"),
+            "machine": machine(),
+        }
         print(f"  {path.name}: test accuracy {accuracy or '—'}, {format_minutes(seconds)}", flush=True)
-        write_results(rows)
-    return write_results(rows)
+        write_results(data)
+    return write_results(data)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -301,8 +331,9 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("colab", help="rewrite every notebook's Colab badge and setup cell")
     student = commands.add_parser("student", help="write the student edition to student/")
     student.add_argument("--dest", type=Path, default=STUDENT)
-    run = commands.add_parser("results", help="run notebooks in full mode and write RESULTS.md")
+    run = commands.add_parser("results", help="run notebooks in full mode; write results.json and tables")
     run.add_argument("only", nargs="*", help="notebook number prefixes to run (default: all)")
+    run.add_argument("--tables-only", action="store_true", help="only rewrite the tables from results.json")
     args = parser.parse_args(argv)
 
     if args.command == "colab":
@@ -311,6 +342,8 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "student":
         written = student_edition(args.dest)
         print(f"Student edition of {len(written)} notebooks written to {args.dest}")
+    elif args.tables_only:
+        print(write_results(load_results()))
     else:
         print(results(args.only))
     return 0

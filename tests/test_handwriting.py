@@ -1,0 +1,54 @@
+"""Tests for helpers.handwriting: scikit-learn's handwritten digits on realistic canvases."""
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_digits
+
+from helpers.handwriting import STYLES, digits_on_canvases, prepare_all
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_pictures_are_grey_canvases_with_the_right_labels(style):
+    pictures, labels = digits_on_canvases(style, count=40)
+    assert len(pictures) == 40
+    np.testing.assert_array_equal(labels, load_digits().target[:40])
+    for picture in pictures:
+        assert picture.dtype == np.uint8 and picture.ndim == 2
+        assert 120 <= picture.shape[0] <= 200 and 140 <= picture.shape[1] <= 240
+        # Dark ink on light paper: the paper (the median) is lighter than the darkest ink by a wide margin.
+        assert np.median(picture) - picture.min() > 60
+
+
+def test_a_screenshot_keeps_the_ink_levels_of_the_8x8_digit():
+    """Nearest-neighbour scaling copies the original pixels, so the ink levels are the digit's own."""
+    pictures, _ = digits_on_canvases("screenshot", count=20)
+    for picture, original in zip(pictures, load_digits().images[:20], strict=True):
+        levels = set(np.unique(np.round((255 - picture.astype(float)) / 255 * 16)))
+        assert levels <= set(np.unique(original)), (levels, set(np.unique(original)))
+        assert len(levels) >= len(set(np.unique(original))) - 1  # at most a rare level is lost at the edge
+
+
+def test_same_seed_same_pictures_other_seed_other_pictures():
+    first, _ = digits_on_canvases("photo", count=5, seed=3)
+    again, _ = digits_on_canvases("photo", count=5, seed=3)
+    other, _ = digits_on_canvases("photo", count=5, seed=4)
+    assert all(np.array_equal(a, b) for a, b in zip(first, again, strict=True))
+    assert not any(a.shape == b.shape and np.array_equal(a, b) for a, b in zip(first, other, strict=True))
+
+
+def test_all_digits_by_default_and_an_unknown_style_is_refused():
+    pictures, labels = digits_on_canvases("paper")
+    assert len(pictures) == len(labels) == 1797
+    with pytest.raises(ValueError, match="paper"):
+        digits_on_canvases("pencil")
+
+
+def test_prepare_all_keeps_the_refused_pictures_apart():
+    from helpers.preprocess import to_mnist
+
+    pictures, _ = digits_on_canvases("paper", count=3)
+    blank = np.full((150, 150), 230, np.uint8)
+    digits, found = prepare_all([pictures[0], blank, pictures[2]], to_mnist)
+    np.testing.assert_array_equal(found, [True, False, True])
+    np.testing.assert_array_equal(digits[0], to_mnist(pictures[0]))
+    assert digits.shape == (3, 28, 28) and not digits[1].any()
