@@ -3,6 +3,7 @@
 (nbval re-executes the notebooks themselves; these tests read the committed files.)
 """
 
+import ast
 import re
 import subprocess
 import sys
@@ -15,6 +16,10 @@ from tools import course
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = course.notebook_paths()
+# Code that trains a model (Keras' fit, or a hand-written loop with a gradient tape).
+TRAINS = re.compile(r"\.fit\(|GradientTape\(")
+# A path into the repository's models/ folder written as a string.
+MODELS_LITERAL = re.compile(r"""["'](\.\./)?models(/|["'])""")
 ABSOLUTE_PATH = re.compile(r"(/work/|/root/|/home/\w|/Users/\w|/tmp/|[A-Z]:\\\\)")
 
 
@@ -58,11 +63,78 @@ def test_header_badge_and_colab_setup(notebook):
     assert course.colab_problems(path) == []
 
 
-def test_parameters_cell_shows_quick_mode(notebook):
-    path, nb = notebook
+def parameters_cell(path, nb):
     cells = [cell for cell in nb.cells if "parameters" in tags(cell)]
     assert len(cells) == 1, f"{path.name} needs exactly one cell tagged 'parameters'"
-    assert 'os.environ.get("MNIST_QUICK")' in cells[0].source
+    return cells[0]
+
+
+def assigned_names(statements) -> set[str]:
+    """The names that these statements assign (``A = ...`` and ``A, B = ...``), not looking into blocks."""
+    names = set()
+    for statement in statements:
+        targets = statement.targets if isinstance(statement, ast.Assign) else []
+        for target in targets:
+            elements = target.elts if isinstance(target, ast.Tuple) else [target]
+            names |= {element.id for element in elements if isinstance(element, ast.Name)}
+    return names
+
+
+def quick_blocks(source: str) -> list[ast.If]:
+    """The top-level ``if os.environ.get("MNIST_QUICK"): ...`` blocks of a parameters cell."""
+    tree = ast.parse(source)
+    return [
+        node for node in tree.body if isinstance(node, ast.If) and "MNIST_QUICK" in ast.unparse(node.test)
+    ]
+
+
+def test_parameters_cell_holds_every_knob_and_quick_mode(notebook):
+    """One `parameters` cell; a notebook that trains shows its quick mode there, and only there."""
+    path, nb = notebook
+    parameters = parameters_cell(path, nb)
+    others = [cell.source for cell in code_cells(nb) if cell is not parameters]
+    hidden = [source for source in others if "MNIST_QUICK" in source]
+    assert not hidden, (
+        f"{path.name}: quick mode changes something outside the parameters cell: {hidden[0][:200]}"
+    )
+    if any(TRAINS.search(source) for source in others):
+        assert quick_blocks(parameters.source), (
+            f'{path.name} trains: show `if os.environ.get("MNIST_QUICK"):`'
+        )
+    tree = ast.parse(parameters.source)
+    knobs = assigned_names(tree.body) | {
+        name for block in quick_blocks(parameters.source) for name in assigned_names(block.body)
+    }
+    code = "\n".join(others)
+    dead = sorted(name for name in knobs if not re.search(rf"\b{name}\b", code))
+    assert not dead, f"{path.name}: knobs that no other cell uses: {dead}"
+
+
+def test_quick_mode_never_writes_to_the_students_models(notebook):
+    """Models live in MODEL_DIR: ../models in a full run, a temporary folder in quick mode (the tests').
+
+    A student's models, trained for minutes, must never be replaced by the 1-epoch models of a test run.
+    """
+    path, nb = notebook
+    parameters = parameters_cell(path, nb)
+    for cell in code_cells(nb):
+        if cell is not parameters:
+            assert not MODELS_LITERAL.search(cell.source), f"{path.name}: a models/ path outside MODEL_DIR"
+    for line in parameters.source.splitlines():
+        if MODELS_LITERAL.search(line):
+            assert line.startswith("MODEL_DIR = "), f"{path.name}: use MODEL_DIR / ... in: {line.strip()}"
+    if "MODEL_DIR" not in "\n".join(cell.source for cell in code_cells(nb)):
+        return
+    tree = ast.parse(parameters.source)
+    assert "MODEL_DIR" in assigned_names(tree.body), f"{path.name}: set MODEL_DIR in the parameters cell"
+    quick = [
+        statement
+        for block in quick_blocks(parameters.source)
+        for statement in block.body
+        if "MODEL_DIR" in assigned_names([statement])
+    ]
+    assert quick, f"{path.name}: quick mode must set MODEL_DIR to a temporary folder"
+    assert all("tempfile" in ast.unparse(statement.value) for statement in quick), ast.unparse(quick[0])
 
 
 def test_takeaways_and_exercises_with_solutions(notebook):
