@@ -65,8 +65,9 @@ def load_fashion_mnist(
 ) -> Data:
     """Fashion-MNIST (clothes, 10 classes), with the same shapes, options and errors as ``load_mnist``.
 
-    Sources: ``path`` or ``FASHION_MNIST_NPZ``, then Keras' cache or download, then (offline) Debian's
-    ``dataset-fashion-mnist`` files. With none of them it raises FileNotFoundError saying how to get them.
+    Sources: ``path`` or ``FASHION_MNIST_NPZ``, then Keras' cache, then Debian's ``dataset-fashion-mnist``
+    files (the same data, no network needed), then Keras' download. With none of them it raises
+    FileNotFoundError saying how to get them.
     """
     return _prepare(_load("fashion_mnist", path), normalize, flatten, one_hot_label)
 
@@ -106,6 +107,12 @@ def _load(name: str, path: str | os.PathLike | None) -> Data:
     if name == "mnist" and cache.is_file():  # read it ourselves: a corrupt cache is an error, not "offline"
         _sources[name] = f"Keras' cache ({_tidy(cache)})"
         return _read_npz(cache, "Keras' cache")
+    parts = [(s, k) for s in ("train", "t10k") for k in ("images-idx3", "labels-idx1")]
+    files = [DEBIAN_FASHION / f"{s}-{k}-ubyte.gz" for s, k in parts]
+    if name == "fashion_mnist" and not cache.exists() and all(file.is_file() for file in files):
+        # The same files Keras would download, already on this machine: no network needed.
+        _sources[name] = "Debian's dataset-fashion-mnist package"
+        return _check(dict(zip(KEYS, map(_read_idx, files), strict=True)), str(DEBIAN_FASHION))
     import keras
 
     cached = cache.exists()
@@ -119,11 +126,6 @@ def _load(name: str, path: str | os.PathLike | None) -> Data:
         return _check(dict(zip(KEYS, (x_train, y_train, x_test, y_test), strict=True)), f"Keras' {name}")
     if name == "mnist":
         return _mnist_sample()
-    parts = [(s, k) for s in ("train", "t10k") for k in ("images-idx3", "labels-idx1")]
-    files = [DEBIAN_FASHION / f"{s}-{k}-ubyte.gz" for s, k in parts]
-    if all(file.is_file() for file in files):
-        _sources[name] = "Debian's dataset-fashion-mnist package"
-        return _check(dict(zip(KEYS, map(_read_idx, files), strict=True)), str(DEBIAN_FASHION))
     raise FileNotFoundError(
         f"No Fashion-MNIST here: no {env} file, no Keras cache and no network. Run this once with internet "
         f"access (Keras keeps the files in {_tidy(cache)}), install Debian's dataset-fashion-mnist, or set "

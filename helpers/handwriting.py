@@ -13,7 +13,8 @@ from PIL import Image
 from scipy import ndimage
 
 STYLES = ("paper", "photo", "screenshot")
-"""paper: dark ink on white paper; photo: grey, unevenly lit, noisy paper; screenshot: black on white."""
+"""paper: dark ink on white paper; photo: grey, unevenly lit, noisy paper; screenshot: black on white.
+"mixed" draws digit i in style ``STYLES[i % 3]``: every digit once, a third in each style."""
 
 
 def digits_on_canvases(
@@ -22,7 +23,7 @@ def digits_on_canvases(
     """scikit-learn's handwritten digits, each drawn at a random size and place on a canvas.
 
     Args:
-        style: one of ``STYLES``.
+        style: one of ``STYLES``, or "mixed" (digit i in ``STYLES[i % 3]``).
         count: only the first ``count`` digits (all 1,797 when None).
         seed: the random sizes, places, lighting and noise (the same seed gives the same pictures).
 
@@ -32,11 +33,14 @@ def digits_on_canvases(
     """
     from sklearn.datasets import load_digits
 
-    if style not in STYLES:
-        raise ValueError(f"style must be one of {STYLES}, got {style!r}.")
+    if style not in (*STYLES, "mixed"):
+        raise ValueError(f"style must be one of {STYLES} or 'mixed', got {style!r}.")
     digits = load_digits()
     rng = np.random.default_rng(seed)
-    pictures = [_draw(image / 16.0, style, rng) for image in digits.images[:count]]
+    pictures = [
+        _draw(image / 16.0, STYLES[index % 3] if style == "mixed" else style, rng)
+        for index, image in enumerate(digits.images[:count])
+    ]
     return pictures, digits.target[:count].astype(np.int64)
 
 

@@ -113,7 +113,8 @@ def _working_copy(grey: np.ndarray) -> tuple[np.ndarray, float]:
 def _ink(grey: np.ndarray, factor: float) -> np.ndarray:
     """The work of ``ink_map`` on the working copy (``factor`` = working pixels per picture pixel)."""
     # Polarity from the paper right behind the ink (a local median): the ink departs most from it.
-    thumb = _resize(grey, (max(1, grey.shape[1] // 4), max(1, grey.shape[0] // 4)))
+    shrink = max(1.0, max(grey.shape) / 48)  # the paper varies slowly: a 48-pixel thumbnail is enough
+    thumb = _resize(grey, (max(1, round(grey.shape[1] / shrink)), max(1, round(grey.shape[0] / shrink))))
     paper = _resize(ndimage.median_filter(thumb, size=max(3, max(thumb.shape) // 4)), grey.shape[::-1])
     dark_ink = np.clip(paper - grey, 0, None).sum() > np.clip(grey - paper, 0, None).sum()
     grey = ndimage.gaussian_filter(grey, 1.0)  # less noise
@@ -295,6 +296,6 @@ def split_digits(
 def naive_resize(image: ImageLike) -> np.ndarray:
     """The seed's plain resize, for comparison: grey (transparency ignored, as ``convert("L")``),
     squashed to (28, 28) float32 in [0, 1] without cropping, inverted when its mean is bright."""
-    grey = _read_grey(image, keep_alpha=False)
-    small = np.asarray(Image.fromarray(grey).resize((FIELD_SIZE, FIELD_SIZE)), dtype=np.float32)
-    return np.clip(1.0 - small if small.mean() > 0.5 else small, 0, 1)
+    grey = np.round(_read_grey(image, keep_alpha=False) * 255).astype(np.uint8)  # an "L" image, as the seed's
+    small = np.asarray(Image.fromarray(grey).resize((FIELD_SIZE, FIELD_SIZE)), dtype=np.float32) / 255
+    return 1.0 - small if small.mean() > 0.5 else small

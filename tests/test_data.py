@@ -321,7 +321,7 @@ def _write_idx(path, array):
     path.write_bytes(gzip.compress(header + array.astype(np.uint8).tobytes()))
 
 
-def test_fashion_mnist_reads_debian_files_offline(tmp_path, monkeypatch):
+def test_fashion_mnist_reads_debian_files_before_any_download(tmp_path, monkeypatch):
     arrays = make_mnist_arrays(seed=5)
     debian = tmp_path / "debian"
     debian.mkdir()
@@ -329,6 +329,9 @@ def test_fashion_mnist_reads_debian_files_offline(tmp_path, monkeypatch):
         _write_idx(debian / f"{split}-images-idx3-ubyte.gz", arrays[f"x_{key}"])
         _write_idx(debian / f"{split}-labels-idx1-ubyte.gz", arrays[f"y_{key}"])
     monkeypatch.setattr(data, "DEBIAN_FASHION", debian)
+    # The same data as Keras' download, already here: it must be read without trying the network.
+    no_download = AssertionError("no download when Debian's files are here")
+    _keras_download(monkeypatch, "fashion_mnist", error=no_download)
     _assert_equal_data(load_fashion_mnist(), arrays)
     assert "Debian" in data._sources["fashion_mnist"]
 

@@ -52,3 +52,13 @@ def test_prepare_all_keeps_the_refused_pictures_apart():
     np.testing.assert_array_equal(found, [True, False, True])
     np.testing.assert_array_equal(digits[0], to_mnist(pictures[0]))
     assert digits.shape == (3, 28, 28) and not digits[1].any()
+
+
+def test_mixed_draws_each_digit_in_one_style_in_turn():
+    mixed, labels = digits_on_canvases("mixed", count=6)
+    np.testing.assert_array_equal(labels, load_digits().target[:6])
+    for index, picture in enumerate(mixed):
+        if STYLES[index % 3] == "screenshot":  # pure white paper, only a screenshot has it
+            assert np.median(picture) == 255
+        else:
+            assert np.median(picture) < 255
