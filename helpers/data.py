@@ -109,7 +109,8 @@ def _load(name: str, path: str | os.PathLike | None) -> Data:
         return _read_npz(cache, "Keras' cache")
     parts = [(s, k) for s in ("train", "t10k") for k in ("images-idx3", "labels-idx1")]
     files = [DEBIAN_FASHION / f"{s}-{k}-ubyte.gz" for s, k in parts]
-    if name == "fashion_mnist" and not cache.exists() and all(file.is_file() for file in files):
+    keras_has_them = all((cache / file.name).is_file() for file in files)  # a failed download leaves a folder
+    if name == "fashion_mnist" and not keras_has_them and all(file.is_file() for file in files):
         # The same files Keras would download, already on this machine: no network needed.
         _sources[name] = "Debian's dataset-fashion-mnist package"
         return _check(dict(zip(KEYS, map(_read_idx, files), strict=True)), str(DEBIAN_FASHION))

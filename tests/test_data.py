@@ -330,6 +330,7 @@ def test_fashion_mnist_reads_debian_files_before_any_download(tmp_path, monkeypa
         _write_idx(debian / f"{split}-labels-idx1-ubyte.gz", arrays[f"y_{key}"])
     monkeypatch.setattr(data, "DEBIAN_FASHION", debian)
     # The same data as Keras' download, already here: it must be read without trying the network.
+    (data._keras_home() / "datasets" / "fashion-mnist").mkdir(parents=True)  # left by a failed download
     no_download = AssertionError("no download when Debian's files are here")
     _keras_download(monkeypatch, "fashion_mnist", error=no_download)
     _assert_equal_data(load_fashion_mnist(), arrays)
