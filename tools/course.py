@@ -237,6 +237,7 @@ def run_notebook(path: Path, timeout: int = 3600) -> tuple[str | None, float]:
     )
     seconds = time.perf_counter() - start
     strip_tf_logs(nb)
+    nb.metadata.pop("widgets", None)  # the drawing canvas' state: only meaningful in a live session
     for cell in nb.cells:
         cell.metadata.pop("execution", None)  # timing left by an earlier `jupyter nbconvert --execute`
     nbformat.write(nb, path)
