@@ -294,8 +294,7 @@ def split_digits(
 
 
 def naive_resize(image: ImageLike) -> np.ndarray:
-    """The seed's plain resize, for comparison: grey (transparency ignored, as ``convert("L")``),
-    squashed to (28, 28) float32 in [0, 1] without cropping, inverted when its mean is bright."""
+    """The seed's ``convert("L").resize((28, 28))``, inverted when bright: (28, 28) float32 in [0, 1]."""
     grey = np.round(_read_grey(image, keep_alpha=False) * 255).astype(np.uint8)  # an "L" image, as the seed's
     small = np.asarray(Image.fromarray(grey).resize((FIELD_SIZE, FIELD_SIZE)), dtype=np.float32) / 255
     return 1.0 - small if small.mean() > 0.5 else small
