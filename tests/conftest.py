@@ -6,8 +6,13 @@ import os
 import matplotlib
 import numpy as np
 import pytest
+from hypothesis import settings
 
 matplotlib.use("Agg")
+# Property tests draw the same examples on every run (and have no time limit on a slow, shared CPU),
+# so that CI is never red by chance. To look for new examples: pytest --hypothesis-profile=default.
+settings.register_profile("course", derandomize=True, deadline=None)
+settings.load_profile("course")
 
 
 def pytest_report_header(config):
