@@ -1,14 +1,23 @@
 """Other people's handwriting: scikit-learn's 1,797 handwritten digits, put on realistic canvases.
 
-``sklearn.datasets.load_digits`` holds 1,797 digits written by 43 people (UCI's "Optical Recognition of
-Handwritten Digits"), as 8×8 images whose pixels count the ink in 4×4 blocks of the 32×32 scan (0-16).
+``sklearn.datasets.load_digits`` holds 1,797 digits written by 13 people (the test part of UCI's
+"Optical Recognition of Handwritten Digits": 43 writers, 30 for training, 13 for testing), as 8×8
+images whose pixels count the ink in 4×4 blocks of the 32×32 scan (0-16).
 No one on this course wrote them, and no model here was trained on them, so they measure how a model
 trained on MNIST reads handwriting that is *not* MNIST's. Notebooks 07 and 08 use them.
 """
 
 from __future__ import annotations
 
+import hashlib
+import inspect
+import os
+import sys
+from pathlib import Path
+
 import numpy as np
+import PIL
+import scipy
 from PIL import Image
 from scipy import ndimage
 
@@ -70,18 +79,42 @@ def _draw(ink: np.ndarray, style: str, rng: np.random.Generator) -> np.ndarray:
     return np.clip(np.round(picture), 0, 255).astype(np.uint8)
 
 
-def prepare_all(pictures, prepare) -> tuple[np.ndarray, np.ndarray]:
+def prepare_all(
+    pictures, prepare, *, cache: str | os.PathLike | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Prepare many pictures with ``prepare`` (``to_mnist`` or ``naive_resize``), keeping the refusals.
+
+    Args:
+        pictures: a list of pictures, each an array (as ``digits_on_canvases`` returns them).
+        prepare: the function that turns one picture into a (28, 28) digit.
+        cache: a ``.npz`` file. The result is saved there, and read back instead of computed again when
+            the pictures *and* the code of ``prepare``'s module are the same (notebook 08 reuses what
+            notebook 07 prepared). Any change to either, or to SciPy's or Pillow's version, misses it.
 
     Returns:
         ``(digits, found)``: (N, 28, 28) float32 digits, and an (N,) bool array that is False where
         ``prepare`` raised a ValueError (no digit found). Those digits are left black: count them as
         wrong (or as "not sure"), never as read.
     """
+    key = None
+    if cache is not None:
+        cache = Path(cache)
+        digest = hashlib.sha256(inspect.getsource(sys.modules[prepare.__module__]).encode())
+        digest.update(f"{prepare.__name__} {scipy.__version__} {PIL.__version__}".encode())
+        for picture in pictures:
+            digest.update(f"{np.shape(picture)}".encode() + np.ascontiguousarray(picture).tobytes())
+        key = digest.hexdigest()
+        if cache.is_file():
+            with np.load(cache) as saved:
+                if str(saved["key"]) == key:
+                    return saved["digits"], saved["found"]
     digits, found = np.zeros((len(pictures), 28, 28), np.float32), np.ones(len(pictures), bool)
     for index, picture in enumerate(pictures):
         try:
             digits[index] = prepare(picture)
         except ValueError:
             found[index] = False
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(cache, key=key, digits=digits, found=found)
     return digits, found

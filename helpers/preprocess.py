@@ -100,6 +100,7 @@ def stroke_width(ink: np.ndarray) -> float:
     mask = ndimage.zoom(ink, zoom, order=1) >= 0.5
     if not mask.any():
         raise ValueError("No digit found: no pixel of the ink reaches 0.5.")
+    mask = np.pad(mask[ndimage.find_objects(mask.astype(np.int8))[0]], 1)  # cropped: same distances
     distance = ndimage.distance_transform_edt(mask)
     middle = mask & (distance >= ndimage.maximum_filter(distance, size=3))
     return float(2 * distance[middle].mean() - 0.5) / zoom
@@ -142,7 +143,7 @@ def _ink(grey: np.ndarray, factor: float) -> np.ndarray:
     # Specks (blobs under 5 % of the largest) and fat blobs (a strip of desk, not a stroke) go.
     labels, count = ndimage.label(ink > 0, structure=np.ones((3, 3)))
     index = np.arange(1, count + 1)
-    fat = ndimage.maximum(ndimage.distance_transform_edt(labels > 0), labels, index) > 1.5 * width + 2
+    fat = np.isin(index, labels[ndimage.distance_transform_edt(labels > 0) > 1.5 * width + 2])
     areas = np.where(fat, 0, ndimage.sum_labels(np.ones_like(ink), labels, index))
     ink = np.where(np.isin(labels, index[areas >= 0.05 * areas.max(initial=0)]), ink, 0)
     rows, cols = np.nonzero(ink)
@@ -285,10 +286,7 @@ def split_digits(
     digits, boxes = [], []
     for left, top, right, bottom, mask in _digit_groups(ink):
         digits.append(_recipe(np.where(mask, ink, 0).astype(np.float32)))
-        right, bottom = (
-            min(grey.shape[1], np.ceil(right / factor)),
-            min(grey.shape[0], np.ceil(bottom / factor)),
-        )
+        right, bottom = np.minimum(np.ceil(np.array([right, bottom]) / factor), grey.shape[::-1])
         boxes.append((int(left / factor), int(top / factor), int(right), int(bottom)))  # the picture's pixels
     return (digits, boxes) if return_boxes else digits
 

@@ -62,3 +62,26 @@ def test_mixed_draws_each_digit_in_one_style_in_turn():
             assert np.median(picture) == 255
         else:
             assert np.median(picture) < 255
+
+
+def test_prepare_all_reads_its_cache_back_only_for_the_same_pictures(tmp_path):
+    from helpers.preprocess import to_mnist
+
+    calls = []
+
+    def counted_to_mnist(picture):
+        calls.append(1)
+        return to_mnist(picture)
+
+    pictures, _ = digits_on_canvases("paper", count=3)
+    cache = tmp_path / "prepared.npz"
+    digits, found = prepare_all(pictures, counted_to_mnist, cache=cache)
+    assert cache.is_file() and len(calls) == 3
+    again, found_again = prepare_all(pictures, counted_to_mnist, cache=cache)
+    assert len(calls) == 3  # read back, not prepared again
+    np.testing.assert_array_equal(again, digits)
+    np.testing.assert_array_equal(found_again, found)
+    changed = [pictures[0], pictures[1], np.fliplr(pictures[2])]
+    other, _ = prepare_all(changed, counted_to_mnist, cache=cache)
+    assert len(calls) == 6  # other pictures: prepared again
+    assert not np.array_equal(other[2], digits[2])
