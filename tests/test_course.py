@@ -97,6 +97,7 @@ def test_write_results_generates_results_md_and_only_the_readme_block(tmp_path):
         "| [01_load](notebooks/01_load.ipynb) | — | 12 s |",
         "| [03_dense](notebooks/03_dense.ipynb) | 0.9810 | 1 min 46 s |",
     ]
+    assert table.splitlines()[4] == "| **All 2 notebooks, one after the other** | | **1 min 58 s** |"
     assert table.endswith("_Measured on 2 CPU cores, 2026-11-21._")
     assert paths[1].read_text().endswith(table + "\n")
     readme = paths[2].read_text()

@@ -275,6 +275,8 @@ def results_table(data: dict) -> str:
         seconds = format_minutes(row["wall_seconds"])
         lines.append(f"| [{name.removesuffix('.ipynb')}](notebooks/{name}) | {accuracy} | {seconds} |")
         runs.setdefault(f"{row['machine']}, {row['date']}", []).append(name[:2])
+    total = format_minutes(sum(row["wall_seconds"] for row in data["notebooks"].values()))
+    lines.append(f"| **All {len(data['notebooks'])} notebooks, one after the other** | | **{total}** |")
     where = "; ".join(f"{run} ({', '.join(numbers)})" for run, numbers in runs.items())
     where = next(iter(runs)) if len(runs) == 1 else where or "no run yet"
     return "\n".join(lines) + f"\n\n_Measured on {where}._"
