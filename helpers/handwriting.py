@@ -13,6 +13,7 @@ import hashlib
 import inspect
 import os
 import sys
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -90,6 +91,7 @@ def prepare_all(
         cache: a ``.npz`` file. The result is saved there, and read back instead of computed again when
             the pictures *and* the code of ``prepare``'s module are the same (notebook 08 reuses what
             notebook 07 prepared). Any change to either, or to SciPy's or Pillow's version, misses it.
+            When that code cannot be read (a function defined in a notebook), nothing is cached.
 
     Returns:
         ``(digits, found)``: (N, 28, 28) float32 digits, and an (N,) bool array that is False where
@@ -97,24 +99,30 @@ def prepare_all(
         wrong (or as "not sure"), never as read.
     """
     key = None
-    if cache is not None:
+    try:
+        source = inspect.getsource(sys.modules[prepare.__module__]) if cache is not None else None
+    except (OSError, TypeError, KeyError):  # e.g. a function defined in a notebook: its code is unknown
+        source = None
+    if source is not None:
         cache = Path(cache)
-        digest = hashlib.sha256(inspect.getsource(sys.modules[prepare.__module__]).encode())
+        digest = hashlib.sha256(source.encode())
         digest.update(f"{prepare.__name__} {scipy.__version__} {PIL.__version__}".encode())
         for picture in pictures:
             digest.update(f"{np.shape(picture)}".encode() + np.ascontiguousarray(picture).tobytes())
         key = digest.hexdigest()
-        if cache.is_file():
+        try:
             with np.load(cache) as saved:
                 if str(saved["key"]) == key:
                     return saved["digits"], saved["found"]
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile):  # missing or unreadable: prepare again
+            pass
     digits, found = np.zeros((len(pictures), 28, 28), np.float32), np.ones(len(pictures), bool)
     for index, picture in enumerate(pictures):
         try:
             digits[index] = prepare(picture)
         except ValueError:
             found[index] = False
-    if cache is not None:
+    if key is not None:
         cache.parent.mkdir(parents=True, exist_ok=True)
         np.savez_compressed(cache, key=key, digits=digits, found=found)
     return digits, found

@@ -95,3 +95,28 @@ def test_faint_digits_on_unevenly_lit_photos_are_found():
     pictures, _ = digits_on_canvases("photo", count=80)
     _, found = prepare_all(pictures, to_mnist)
     assert found.all()
+
+
+def test_prepare_all_caches_nothing_when_the_code_of_prepare_is_unknown(tmp_path, monkeypatch):
+    from helpers.preprocess import to_mnist
+
+    def no_source(module):
+        raise OSError("could not get source code")
+
+    monkeypatch.setattr("helpers.handwriting.inspect.getsource", no_source)
+    pictures, _ = digits_on_canvases("paper", count=2)
+    digits, found = prepare_all(pictures, to_mnist, cache=tmp_path / "prepared.npz")
+    assert found.all() and digits.any(axis=(1, 2)).all()
+    assert not (tmp_path / "prepared.npz").exists()
+
+
+def test_prepare_all_prepares_again_over_an_unreadable_cache(tmp_path):
+    from helpers.preprocess import to_mnist
+
+    pictures, _ = digits_on_canvases("paper", count=2)
+    cache = tmp_path / "prepared.npz"
+    cache.write_bytes(b"not a zip file")
+    digits, found = prepare_all(pictures, to_mnist, cache=cache)
+    np.testing.assert_array_equal(digits[0], to_mnist(pictures[0]))
+    with np.load(cache) as saved:  # written over with the new result
+        np.testing.assert_array_equal(saved["digits"], digits)
