@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers.predict import choose_threshold, predict_digits, verdict
+from helpers.predict import choose_threshold, load_or_train, predict_digits, verdict
 
 
 def _model(input_shape, activation):
@@ -91,3 +91,19 @@ def test_choose_threshold_aims_at_99_percent_by_default():
     labels = np.arange(200) % 10
     assert choose_threshold(probabilities, labels) == _threshold_by_brute_force(probabilities, labels, 0.99)
     assert choose_threshold(probabilities, labels) == probabilities[0].max()
+
+
+def test_load_or_train_trains_a_stand_in_then_reuses_the_saved_model(tmp_path, capsys):
+    path = tmp_path / "model.keras"
+    images = np.random.default_rng(0).random((64, 28, 28), dtype=np.float32)
+    labels = np.arange(64) % 10
+    layers = [keras.layers.Flatten(), keras.layers.Dense(10, activation="softmax")]
+    model = load_or_train(path, layers, images, labels, epochs=1)
+    assert "training a quick stand-in" in capsys.readouterr().out
+    assert model.input_shape == (None, 28, 28, 1) and predict_digits(model, images[:3]).shape == (3, 10)
+    model.save(path)
+    reused = load_or_train(path, [], images, labels)
+    assert "Reusing model.keras" in capsys.readouterr().out
+    np.testing.assert_allclose(
+        predict_digits(reused, images[:3]), predict_digits(model, images[:3]), atol=1e-6
+    )
